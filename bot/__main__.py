@@ -1,0 +1,79 @@
+"""Command line: `python -m bot chat | serve | db upgrade`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+import phonenumbers
+
+from bot.config import Settings, get_settings
+from bot.logs import setup_logging
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = get_settings()
+    setup_logging(settings.log_level if args.command != "chat" else "WARNING")
+    return int(args.run(args, settings) or 0)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Naik Kelas assistant")
+    commands = parser.add_subparsers(dest="command", required=True)
+    chat = commands.add_parser("chat", help="chat with the bot in the terminal (console channel)")
+    chat.add_argument("--as", dest="phone", default="+6281234567890", help="the owner's phone number")
+    chat.add_argument("--lang", choices=["id", "en"], default=None)
+    chat.set_defaults(run=_chat)
+    serve = commands.add_parser("serve", help="run the web server (FastAPI)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(run=_serve)
+    db = commands.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"])
+    db.set_defaults(run=_db)
+    return parser
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.channels.console import ConsoleChat, interactive_lines
+    from bot.core import build_core
+
+    try:
+        number = phonenumbers.parse(args.phone, "ID")
+    except phonenumbers.NumberParseException:
+        print(f"--as needs a phone number, e.g. +6281234567890 (got {args.phone!r})", file=sys.stderr)
+        return 2
+    address = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    chat = ConsoleChat(build_core(settings), address)
+    if args.lang:
+        chat.set_language(args.lang)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("Naik Kelas — ketik pesan (Ctrl-D untuk keluar). Coba: halo\n> ", end="", flush=True)
+    chat.run(interactive_lines(sys.stdin), interactive=interactive)
+    return 0
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from bot.web.app import create_app
+
+    logging.getLogger(__name__).info("serving on http://%s:%s", args.host, args.port)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, proxy_headers=True)
+    return 0
+
+
+def _db(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.db import make_engine
+    from bot.migrate import upgrade
+
+    upgrade(make_engine(settings.database_url))
+    print("database is up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

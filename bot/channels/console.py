@@ -1,0 +1,65 @@
+"""The console channel: chat with the bot in a terminal, or pipe a script of messages through it.
+
+It goes through exactly the same path as the webhooks (one transaction per turn, replies via the
+outbox), so what works here works on WhatsApp and Telegram.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import TextIO
+
+from bot.core import Core
+from bot.db import transaction
+from bot.messages import Inbound, Reply
+from bot.outbox import mark, rows_by_id
+from bot.turns import handle_inbound
+
+CHANNEL = "console"
+
+
+def render(reply: Reply) -> str:
+    """Choices as a numbered list, the way an owner answers them: by digit or by word."""
+    lines = [reply.text] if reply.text else []
+    lines += [f"  {i}. {choice.label}" for i, choice in enumerate(reply.choices, start=1)]
+    return "\n".join(lines)
+
+
+class ConsoleChat:
+    """One console owner, identified by the phone number given with `--as`."""
+
+    def __init__(self, core: Core, address: str) -> None:
+        self.core, self.address = core, address
+
+    def send(self, text: str) -> list[Reply]:
+        """One owner message in, the replies the owner sees out (and marked as sent)."""
+        outcome = handle_inbound(self.core, Inbound(channel=CHANNEL, address=self.address, text=text))
+        with transaction(self.core.db) as session:
+            rows = rows_by_id(session, outcome.outbox_ids)
+            for row in rows:
+                mark(session, row.id, status="sent")
+        return [Reply.from_json(row.payload) for row in rows]
+
+    def set_language(self, lang: str) -> None:
+        from bot.models import Contact
+        from bot.store import lock_contact
+
+        with transaction(self.core.db) as session:
+            contact: Contact = lock_contact(session, channel=CHANNEL, address=self.address, language=lang)
+            contact.language = lang
+
+    def run(self, lines: Iterable[str], out: TextIO = sys.stdout, *, interactive: bool = False) -> None:
+        for line in lines:
+            for reply in self.send(line.rstrip("\n")):
+                print(render(reply), file=out)
+            print(file=out)
+            if interactive:
+                print("> ", end="", file=out, flush=True)
+
+
+def interactive_lines(stream: TextIO) -> Iterable[str]:
+    try:
+        yield from stream
+    except KeyboardInterrupt:
+        return

@@ -1,0 +1,5 @@
+"""Actions named by `do:` in flow files, one module per domain; importing registers them."""
+
+from bot.flows.actions import profile
+
+__all__ = ["profile"]

@@ -1,0 +1,1 @@
+"""The web process: webhooks, health check, and (later) the agency API and console."""
