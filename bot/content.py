@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +65,26 @@ class Content:
         table = self.strings.get(lang) or self.strings["id"]
         return table[key] if key in table else self.strings["id"][key]
 
+    @cached_property
+    def commands_index(self) -> Any:
+        """The compiled command and intent matcher (`bot.flows.commands.Commands`), built once."""
+        from bot.flows.commands import Commands
+
+        return Commands(self)
+
     def has(self, key: str) -> bool:
         return all(key in self.strings[lang] for lang in LANGUAGES)
+
+
+def _read_strings(folder: Path, lang: str) -> dict[str, Any]:
+    """`strings/<lang>.yaml` plus one file per feature in `strings/<lang>/*.yaml`."""
+    tree: dict[str, Any] = dict(read_yaml(folder / f"{lang}.yaml"))
+    for path in sorted((folder / lang).glob("*.yaml")):
+        for key, value in (read_yaml(path) or {}).items():
+            if key in tree:
+                raise ValueError(f"{path}: top-level key {key!r} is defined twice")
+            tree[key] = value
+    return _flatten(tree)
 
 
 def load_content(root: Path) -> Content:
@@ -73,7 +92,7 @@ def load_content(root: Path) -> Content:
     from bot.flows.loader import load_flows, validate_content
 
     content = Content(
-        strings={lang: _flatten(read_yaml(root / "strings" / f"{lang}.yaml")) for lang in LANGUAGES},
+        strings={lang: _read_strings(root / "strings", lang) for lang in LANGUAGES},
         flows=load_flows(root / "flows"),
         commands=read_yaml(root / "commands.yaml"),
         intents=read_yaml(root / "intents.yaml"),

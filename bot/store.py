@@ -7,10 +7,11 @@ serialises every write transaction with `BEGIN IMMEDIATE`, see `bot/db.py`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -23,87 +24,192 @@ CONSENT_VERSION = "registration-v1"
 FINAL_STATUSES = ("sent", "delivered", "read", "failed", "undelivered", "held")
 
 
+LOG, CONTACT, CONVERSATION, OUTBOX = (
+    MessageLog.__table__,
+    Contact.__table__,
+    Conversation.__table__,
+    Outbox.__table__,  # type: ignore[attr-defined]
+)
+
+
 def _insert(session: Session, table: Any) -> Any:
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
-def record_inbound(session: Session, *, channel: str, provider_id: str, text: str) -> int | None:
-    """Log the message; None when this provider id was seen before (a retried webhook)."""
-    statement = (
-        _insert(session, MessageLog)
-        .values(channel=channel, provider_message_id=provider_id, text_masked=text, created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["channel", "provider_message_id"])
-        .returning(MessageLog.id)
-    )
-    return session.execute(statement).scalar()
+class _Statements:
+    """The turn's statements, built once per dialect: building SQLAlchemy expressions costs more
+    than running them, and a prebuilt statement also reuses its cache key."""
+
+    def __init__(self, dialect: str) -> None:
+        ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        log, contact, conv = LOG.c, CONTACT.c, CONVERSATION.c
+        self.duplicate = select(log.id).where(
+            log.channel == bindparam("channel"), log.provider_message_id == bindparam("pid")
+        )
+        self.log = (
+            ins(LOG)
+            .on_conflict_do_nothing(index_elements=["channel", "provider_message_id"])
+            .returning(log.id)
+        )
+        self.contact = (
+            select(*[contact[f.name] for f in fields(ContactRow)])
+            .where(contact.channel == bindparam("channel"), contact.address == bindparam("address"))
+            .with_for_update()
+        )
+        self.new_contact = ins(CONTACT).on_conflict_do_nothing(index_elements=["channel", "address"])
+        self.save_contact = update(CONTACT).where(contact.id == bindparam("contact_id"))
+        self.state = select(
+            conv.flow, conv.step, conv.status, conv.data, conv.updated_at, conv.version
+        ).where(conv.contact_id == bindparam("contact_id"))
+        self.new_state = insert(CONVERSATION)
+        self.save_state = update(CONVERSATION).where(conv.contact_id == bindparam("cid"))
+        self.outbox = (
+            ins(OUTBOX).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(OUTBOX.c.id)
+        )
 
 
-def lock_contact(session: Session, *, channel: str, address: str, language: str) -> Contact:
+_STATEMENTS: dict[str, _Statements] = {}
+
+
+def _sql(session: Session) -> tuple[Any, _Statements]:
+    connection = session.connection()
+    name = connection.dialect.name
+    if name not in _STATEMENTS:
+        _STATEMENTS[name] = _Statements(name)
+    return connection, _STATEMENTS[name]
+
+
+def is_duplicate(session: Session, *, channel: str, provider_id: str) -> bool:
+    """A cheap pre-check; the unique insert in `log_turn` is what actually guarantees once-only."""
+    connection, sql = _sql(session)
+    return connection.execute(sql.duplicate, {"channel": channel, "pid": provider_id}).first() is not None
+
+
+def log_turn(
+    session: Session,
+    *,
+    channel: str,
+    provider_id: str,
+    text: str,
+    contact_id: int,
+    flow: str | None,
+    before: str | None,
+    after: str | None,
+    now: datetime,
+) -> bool:
+    """Record the handled message; False when another worker already handled this provider id."""
+    connection, sql = _sql(session)
+    row = {
+        "channel": channel,
+        "provider_message_id": provider_id,
+        "text_masked": text,
+        "contact_id": contact_id,
+        "flow": flow,
+        "step_before": before,
+        "step_after": after,
+        "created_at": now,
+    }
+    return connection.execute(sql.log, row).scalar() is not None
+
+
+@dataclass
+class ContactRow:
+    """The contact as one turn sees it; written back with `save_contact`."""
+
+    id: int
+    channel: str
+    address: str
+    owner_id: int | None
+    language: str
+    opted_out: bool
+    unreachable: bool
+    profile_name: str | None
+    last_inbound_at: datetime | None
+
+
+def lock_contact(session: Session, *, channel: str, address: str, language: str) -> ContactRow:
     """Find or create the contact and hold its row lock until the transaction ends."""
-    session.execute(
-        _insert(session, Contact)
-        .values(channel=channel, address=address, language=language, created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["channel", "address"])
-    )
-    query = select(Contact).where(Contact.channel == channel, Contact.address == address)
-    return session.execute(query.with_for_update()).scalar_one()
-
-
-def load_state(session: Session, *, contact_id: int) -> tuple[Conversation, State]:
-    row = session.get(Conversation, contact_id)
+    connection, sql = _sql(session)
+    key = {"channel": channel, "address": address}
+    row = connection.execute(sql.contact, key).first()
     if row is None:
-        row = Conversation(contact_id=contact_id, data={})
-        session.add(row)
-        return row, State()
-    return row, State(row.flow, row.step, row.status, dict(row.data), row.updated_at)
+        new = {**key, "language": language, "opted_out": False, "unreachable": False, "created_at": utcnow()}
+        connection.execute(sql.new_contact, new)
+        row = connection.execute(sql.contact, key).one()
+    return ContactRow(**row._mapping)
 
 
-def save_state(row: Conversation, state: State) -> None:
-    row.flow, row.step, row.status = state.flow, state.step, state.status
-    row.data = state.data
-    row.version += 1
-    row.updated_at = state.updated_at or utcnow()
+def save_contact(session: Session, contact: ContactRow) -> None:
+    connection, sql = _sql(session)
+    values = {f.name: getattr(contact, f.name) for f in fields(ContactRow) if f.name not in KEYS}
+    connection.execute(sql.save_contact, {"contact_id": contact.id, **values})
 
 
-def finish_log(
-    session: Session, *, log_id: int, contact_id: int, flow: str | None, before: str | None, after: str | None
-) -> None:
-    session.execute(
-        update(MessageLog)
-        .where(MessageLog.id == log_id)
-        .values(contact_id=contact_id, flow=flow, step_before=before, step_after=after)
-    )
+KEYS = {"id", "channel", "address"}
+
+
+def load_state(session: Session, *, contact_id: int) -> tuple[int | None, State]:
+    """The conversation state and its version (None when the contact has never talked)."""
+    connection, sql = _sql(session)
+    row = connection.execute(sql.state, {"contact_id": contact_id}).first()
+    if row is None:
+        return None, State()
+    return row.version, State(row.flow, row.step, row.status, dict(row.data), row.updated_at)
+
+
+def save_state(session: Session, *, contact_id: int, version: int | None, state: State) -> None:
+    connection, sql = _sql(session)
+    values = {
+        "flow": state.flow,
+        "step": state.step,
+        "status": state.status,
+        "data": state.data,
+        "updated_at": state.updated_at or utcnow(),
+        "version": (version or 0) + 1,
+    }
+    if version is None:
+        connection.execute(sql.new_state, {"contact_id": contact_id, **values})
+    else:
+        connection.execute(sql.save_state, {"cid": contact_id, **values})
 
 
 def enqueue(
     session: Session,
     *,
-    contact: Contact,
+    contact: ContactRow | Contact,
     payloads: list[dict[str, Any]],
     kind: str = "reply",
     key: str | None = None,
-) -> list[Outbox]:
-    """Write outgoing messages; the dispatcher sends them after the commit."""
-    rows = [
-        Outbox(
-            contact_id=contact.id,
-            channel=contact.channel,
-            address=contact.address,
-            kind=kind,
-            payload=payload,
-            idempotency_key=f"{key}:{i}" if key else None,
-        )
-        for i, payload in enumerate(payloads)
-    ]
-    session.add_all(rows)
-    return rows
+) -> list[int]:
+    """Write outgoing messages; the dispatcher sends them after the commit. Returns the row ids.
+
+    With `key`, a repeated enqueue (a job run twice) is a no-op: idempotency keys are unique.
+    """
+    connection, sql = _sql(session)
+    now = utcnow()
+    ids = []
+    for i, payload in enumerate(payloads):
+        row = {
+            "contact_id": contact.id,
+            "channel": contact.channel,
+            "address": contact.address,
+            "kind": kind,
+            "payload": payload,
+            "idempotency_key": f"{key}:{i}" if key else None,
+            "status": "pending",
+            "attempts": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        ids.append(connection.execute(sql.outbox, row).scalar())
+    return [i for i in ids if i is not None]
 
 
 class ProfileStore:
     """`Services` for the flow actions, bound to one contact inside one transaction."""
 
-    def __init__(self, session: Session, contact: Contact, content: Content, now: datetime) -> None:
+    def __init__(self, session: Session, contact: ContactRow, content: Content, now: datetime) -> None:
         self.session, self.contact, self.content, self.now = session, contact, content, now
 
     def _owner(self) -> Owner | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from lokal import mask_pii
 
@@ -35,49 +36,64 @@ def handle_inbound(core: Core, inbound: Inbound) -> TurnOutcome:
     """Run one turn for `inbound`; safe to call from several processes at once."""
     inbound = clean_inbound(inbound)
     provider_id = inbound.message_id or f"local-{uuid.uuid4().hex}"
+    try:
+        return _turn(core, inbound, provider_id)
+    except _Duplicate:
+        logger.info("duplicate %s message %s ignored", inbound.channel, provider_id)
+        return TurnOutcome(duplicate=True)
+
+
+class _Duplicate(Exception):
+    """Raised inside the transaction to roll it back when another worker handled the message."""
+
+
+def _turn(core: Core, inbound: Inbound, provider_id: str) -> TurnOutcome:
     now = inbound.received_at or utcnow()
     with transaction(core.db) as session:
-        log_id = store.record_inbound(
-            session, channel=inbound.channel, provider_id=provider_id, text=_masked(inbound.text)
-        )
-        if log_id is None:
-            logger.info("duplicate %s message %s ignored", inbound.channel, provider_id)
-            return TurnOutcome(duplicate=True)
+        if store.is_duplicate(session, channel=inbound.channel, provider_id=provider_id):
+            raise _Duplicate
         contact = store.lock_contact(
-            session,
-            channel=inbound.channel,
-            address=inbound.address,
-            language=core.settings.default_language,
+            session, channel=inbound.channel, address=inbound.address, language=core.settings.default_language
         )
-        row, state = store.load_state(session, contact_id=contact.id)
-        services = store.ProfileStore(session, contact, core.content, now)
+        version, state = store.load_state(session, contact_id=contact.id)
         turn = core.engine.handle(
             state,
             inbound,
             lang=contact.language,
-            services=services,
             now=now,
             channel_phone=_channel_phone(inbound),
+            services=store.ProfileStore(session, contact, core.content, now),
             opted_out=contact.opted_out,
         )
-        for name, value in turn.contact_changes.items():
-            setattr(contact, name, value)
-        contact.last_inbound_at = now
-        if inbound.profile_name:
-            contact.profile_name = inbound.profile_name[:100]
-        store.save_state(row, turn.state)
-        replies = core.engine.replies(turn)
-        rows = store.enqueue(session, contact=contact, payloads=[r.to_json() for r in replies])
-        store.finish_log(
+        _apply_contact_changes(contact, turn.contact_changes, inbound, now)
+        store.save_contact(session, contact)
+        store.save_state(session, contact_id=contact.id, version=version, state=turn.state)
+        payloads = [reply.to_json() for reply in core.engine.replies(turn)]
+        ids = store.enqueue(session, contact=contact, payloads=payloads)
+        logged = store.log_turn(
             session,
-            log_id=log_id,
+            channel=inbound.channel,
+            provider_id=provider_id,
+            text=_masked(inbound.text),
             contact_id=contact.id,
             flow=turn.state.flow or state.flow,
             before=state.step,
             after=turn.state.step,
+            now=now,
         )
-        session.flush()
-        return TurnOutcome(outbox_ids=[r.id for r in rows if r.id is not None], contact_id=contact.id)
+        if not logged:
+            raise _Duplicate
+        return TurnOutcome(outbox_ids=ids, contact_id=contact.id)
+
+
+def _apply_contact_changes(
+    contact: store.ContactRow, changes: dict[str, object], inbound: Inbound, now: datetime
+) -> None:
+    for name, value in changes.items():
+        setattr(contact, name, value)
+    contact.last_inbound_at = now
+    if inbound.profile_name:
+        contact.profile_name = inbound.profile_name[:100]
 
 
 def clean_inbound(inbound: Inbound) -> Inbound:

@@ -42,12 +42,12 @@ class ConsoleChat:
         return [Reply.from_json(row.payload) for row in rows]
 
     def set_language(self, lang: str) -> None:
-        from bot.models import Contact
-        from bot.store import lock_contact
+        from bot.store import lock_contact, save_contact
 
         with transaction(self.core.db) as session:
-            contact: Contact = lock_contact(session, channel=CHANNEL, address=self.address, language=lang)
+            contact = lock_contact(session, channel=CHANNEL, address=self.address, language=lang)
             contact.language = lang
+            save_contact(session, contact)
 
     def run(self, lines: Iterable[str], out: TextIO = sys.stdout, *, interactive: bool = False) -> None:
         for line in lines:

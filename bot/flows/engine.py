@@ -57,7 +57,7 @@ class Engine:
         self.idle_timeout = idle_timeout
         self.max_chars = max_chars
         self.max_steps = max_steps
-        self.commands = cmd.Commands(content)
+        self.commands: cmd.Commands = content.commands_index
 
     # ------------------------------------------------------------------ entry point
     def handle(

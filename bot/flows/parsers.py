@@ -115,9 +115,7 @@ def parse_choice(ctx: StepContext, text: str) -> Answer:
 @parser("intent")
 def parse_intent(ctx: StepContext, text: str) -> Answer:
     """The main menu also understands free text: "mau daftar", "info halal"."""
-    from bot.flows.commands import Commands
-
-    intent = Commands(ctx.content).intent(text)
+    intent = ctx.content.commands_index.intent(text)
     return Parsed(intent) if intent else Invalid("choice")
 
 
