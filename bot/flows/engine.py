@@ -144,6 +144,8 @@ class Engine:
             return self._read_button(turn, ctx, step, inbound.choice)
         options = _options(ctx.data, "_pending") or _options(ctx.data, "_options")
         text = inbound.text.strip()
+        if self._accepts_media(step) and inbound.attachments:
+            return self._parse(ctx, step, text)
         if not text and not (inbound.shared_phone and step.expect == "phone"):
             return self._not_text(turn, ctx)
         if len(text) > self.max_chars:
@@ -164,6 +166,12 @@ class Engine:
             return None
         option = options[int(index) - 1]
         return Parsed(option.value, option.label)
+
+    @staticmethod
+    def _accepts_media(step: Step) -> bool:
+        """Parsers marked `accepts_media = True` read `ctx.inbound.attachments` themselves."""
+        name, _ = split_call(step.expect or "choice")
+        return bool(getattr(PARSERS.get(name), "accepts_media", False))
 
     def _not_text(self, turn: Turn, ctx: StepContext) -> Answer:
         attachments = ctx.inbound.attachments
