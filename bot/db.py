@@ -57,6 +57,8 @@ def transaction(engine: Engine) -> Iterator[Session]:
         try:
             yield session
             session.commit()
+            session.info.pop("_sql", None)
         except BaseException:
+            session.info.pop("_sql", None)
             session.rollback()
             raise

@@ -57,6 +57,20 @@ class _Statements:
             .where(contact.channel == bindparam("channel"), contact.address == bindparam("address"))
             .with_for_update()
         )
+        self.turn = (
+            select(
+                *[contact[f.name] for f in fields(ContactRow)],
+                conv.flow,
+                conv.step,
+                conv.status,
+                conv.data,
+                conv.updated_at.label("state_at"),
+                conv.version,
+            )
+            .select_from(CONTACT.outerjoin(CONVERSATION, conv.contact_id == contact.id))
+            .where(contact.channel == bindparam("channel"), contact.address == bindparam("address"))
+            .with_for_update(of=CONTACT)
+        )
         self.new_contact = ins(CONTACT).on_conflict_do_nothing(index_elements=["channel", "address"])
         self.save_contact = update(CONTACT).where(contact.id == bindparam("contact_id"))
         self.state = select(
@@ -73,17 +87,15 @@ _STATEMENTS: dict[str, _Statements] = {}
 
 
 def _sql(session: Session) -> tuple[Any, _Statements]:
-    connection = session.connection()
-    name = connection.dialect.name
-    if name not in _STATEMENTS:
-        _STATEMENTS[name] = _Statements(name)
-    return connection, _STATEMENTS[name]
-
-
-def is_duplicate(session: Session, *, channel: str, provider_id: str) -> bool:
-    """A cheap pre-check; the unique insert in `log_turn` is what actually guarantees once-only."""
-    connection, sql = _sql(session)
-    return connection.execute(sql.duplicate, {"channel": channel, "pid": provider_id}).first() is not None
+    """The session's connection (looked up once per transaction) and the dialect's statements."""
+    cached = session.info.get("_sql")
+    if cached is None:
+        connection = session.connection()
+        name = connection.dialect.name
+        if name not in _STATEMENTS:
+            _STATEMENTS[name] = _Statements(name)
+        cached = session.info["_sql"] = (connection, _STATEMENTS[name])
+    return cached
 
 
 def log_turn(
@@ -140,6 +152,24 @@ def lock_contact(session: Session, *, channel: str, address: str, language: str)
     return ContactRow(**row._mapping)
 
 
+def lock_turn(
+    session: Session, *, channel: str, address: str, language: str
+) -> tuple[ContactRow, int | None, State]:
+    """The contact (created if new, row-locked until commit) and its conversation, in one query."""
+    connection, sql = _sql(session)
+    key = {"channel": channel, "address": address}
+    row = connection.execute(sql.turn, key).first()
+    if row is None:
+        lock_contact(session, channel=channel, address=address, language=language)
+        row = connection.execute(sql.turn, key).one()
+    values = row._mapping
+    contact = ContactRow(**{f.name: values[f.name] for f in fields(ContactRow)})
+    if values["version"] is None:
+        return contact, None, State()
+    state = State(values["flow"], values["step"], values["status"], dict(values["data"]), values["state_at"])
+    return contact, values["version"], state
+
+
 def save_contact(session: Session, contact: ContactRow) -> None:
     connection, sql = _sql(session)
     values = {f.name: getattr(contact, f.name) for f in fields(ContactRow) if f.name not in KEYS}
@@ -147,15 +177,6 @@ def save_contact(session: Session, contact: ContactRow) -> None:
 
 
 KEYS = {"id", "channel", "address"}
-
-
-def load_state(session: Session, *, contact_id: int) -> tuple[int | None, State]:
-    """The conversation state and its version (None when the contact has never talked)."""
-    connection, sql = _sql(session)
-    row = connection.execute(sql.state, {"contact_id": contact_id}).first()
-    if row is None:
-        return None, State()
-    return row.version, State(row.flow, row.step, row.status, dict(row.data), row.updated_at)
 
 
 def save_state(session: Session, *, contact_id: int, version: int | None, state: State) -> None:

@@ -1,7 +1,9 @@
 """One inbound message = one database transaction.
 
-dedupe by provider id → find or create and lock the contact → load the conversation → run the
-engine → save the state, update the contact → write replies to the outbox → commit. Sending
+find or create and lock the contact and load its conversation (one query) → run the engine →
+save the state, update the contact → write replies to the outbox → log the message under its
+provider id (unique: a retried webhook, even one racing on another worker, conflicts here and the
+whole transaction rolls back as a duplicate) → commit. Sending
 happens later, from the outbox, so a crash never loses a reply nor sends one twice.
 """
 
@@ -50,12 +52,9 @@ class _Duplicate(Exception):
 def _turn(core: Core, inbound: Inbound, provider_id: str) -> TurnOutcome:
     now = inbound.received_at or utcnow()
     with transaction(core.db) as session:
-        if store.is_duplicate(session, channel=inbound.channel, provider_id=provider_id):
-            raise _Duplicate
-        contact = store.lock_contact(
+        contact, version, state = store.lock_turn(
             session, channel=inbound.channel, address=inbound.address, language=core.settings.default_language
         )
-        version, state = store.load_state(session, contact_id=contact.id)
         turn = core.engine.handle(
             state,
             inbound,
@@ -110,6 +109,8 @@ def _channel_phone(inbound: Inbound) -> str | None:
 def _masked(text: str) -> str:
     """Message history keeps no raw NIK, phone or e-mail (UU PDP data minimisation)."""
     clipped = text[:2000]
+    if not any(ch.isdigit() or ch == "@" for ch in clipped):
+        return clipped
     try:
         return mask_pii(clipped).text
     except Exception:  # noqa: BLE001 - masking must never cost a turn
