@@ -20,7 +20,7 @@ from bot import store
 from bot.clock import utcnow
 from bot.core import Core
 from bot.db import transaction
-from bot.messages import Inbound
+from bot.messages import Inbound, Reply
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +43,28 @@ def handle_inbound(core: Core, inbound: Inbound) -> TurnOutcome:
     except _Duplicate:
         logger.info("duplicate %s message %s ignored", inbound.channel, provider_id)
         return TurnOutcome(duplicate=True)
+    except Exception:
+        logger.exception("turn failed for a %s message %s", inbound.channel, provider_id)
+        return _apologise(core, inbound, provider_id)
+
+
+def _apologise(core: Core, inbound: Inbound, provider_id: str) -> TurnOutcome:
+    """A bug must not mean silence nor a retry loop: say sorry, keep the state, mark the id handled."""
+    now = utcnow()
+    with transaction(core.db) as session:
+        contact, _, state = store.lock_turn(
+            session, channel=inbound.channel, address=inbound.address, language=core.settings.default_language
+        )
+        text = core.content.text("common.error", contact.language)
+        ids = store.enqueue(session, contact=contact, payloads=[Reply(text=text).to_json()])
+        logged = store.log_turn(
+            session, channel=inbound.channel, provider_id=provider_id, text="[failed turn]",
+            contact_id=contact.id, flow=state.flow, before=state.step, after=state.step, now=now,
+        )
+        if not logged:
+            session.rollback()
+            return TurnOutcome(duplicate=True)
+        return TurnOutcome(outbox_ids=ids, contact_id=contact.id)
 
 
 class _Duplicate(Exception):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import bot.channels.models  # noqa: F401  (media_file)
 import bot.models  # noqa: F401  (registers the tables)
 from bot.models import metadata
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.flows.registry import PARSERS
+
 from tests.conversations.test_registration import register_until
 from tests.support.chat import Chat
 
@@ -72,3 +74,16 @@ def test_button_tap(chat: Chat) -> None:
     chat.send("halo")
     chat.send(choice="main#1")
     assert "setuju" in chat.last.lower()
+
+
+def test_a_bug_is_an_apology_not_silence(chat: Chat, monkeypatch) -> None:  # noqa: ANN001
+    """If an action fails, the owner hears a short apology and the conversation state is kept."""
+    register_until(chat, "ask_name")
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setitem(PARSERS, "person_name", broken)
+    chat.send("Siti")
+    assert "ada gangguan" in chat.last
+    assert chat.conversation.step == "ask_name"
