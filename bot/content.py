@@ -59,7 +59,7 @@ class Content:
         template = self.raw(key, lang)
         if not isinstance(template, str):
             raise KeyError(f"{key} is not a text")
-        return template.format_map(_Blank(params)) if params else template
+        return template.format_map(_Blank(params))
 
     def raw(self, key: str, lang: str) -> Any:
         table = self.strings.get(lang) or self.strings["id"]

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime
+from zoneinfo import ZoneInfo
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from bot import regions
 from bot.clock import utcnow
 from bot.content import Content
 from bot.flows.state import State
+from bot.channels.models import MediaFile
 from bot.models import Business, Contact, Conversation, MessageLog, Outbox, Owner
 
 CONSENT_VERSION = "registration-v1"
@@ -233,6 +236,13 @@ class ProfileStore:
     def __init__(self, session: Session, contact: ContactRow, content: Content, now: datetime) -> None:
         self.session, self.contact, self.content, self.now = session, contact, content, now
 
+    @property
+    def trainings(self) -> Any:
+        """The owner's side of trainings (`bot.trainings.desk.TrainingDesk`), in this transaction."""
+        from bot.trainings.desk import TrainingDesk
+
+        return TrainingDesk(self.session, self.contact, self.content, self.now)
+
     def _owner(self) -> Owner | None:
         return self.session.get(Owner, self.contact.owner_id) if self.contact.owner_id else None
 
@@ -285,6 +295,30 @@ class ProfileStore:
         )
         self.contact.owner_id = None
 
+    def save_media(self, media: dict[str, Any], purpose: str) -> int:
+        """Keep a received file's reference; the halal and HAKI flows attach it to their records."""
+        fields = ("channel", "kind", "content_type", "size", "ref", "filename")
+        values = {k: media.get(k) for k in fields}
+        row = MediaFile(contact_id=self.contact.id, owner_id=self.contact.owner_id, purpose=purpose, **values)
+        self.session.add(row)
+        self.session.flush()
+        return int(row.id or 0)
+
+    def find_owner_by_phone(self, phone: str) -> dict[str, Any] | None:
+        """Another registered owner with this phone number (for linking a second channel)."""
+        query = (
+            select(Owner.id, Owner.consent_channel, Business.name)
+            .join(Business, Business.owner_id == Owner.id)
+            .where(Owner.phone == phone, Owner.id != (self.contact.owner_id or 0))
+            .order_by(Owner.id)
+            .limit(1)
+        )
+        row = self.session.execute(query).first()
+        return {"owner_id": row[0], "channel": row[1], "business_name": row[2]} if row else None
+
+    def link_owner(self, owner_id: int) -> None:
+        self.contact.owner_id = owner_id
+
     def _business_fields(self, data: dict[str, Any]) -> dict[str, Any]:
         sector = self.content.sectors.get(data["sector"])
         region = data["region"]
@@ -322,6 +356,12 @@ def _profile_dict(owner: Owner, business: Business) -> dict[str, Any]:
         "address": business.address,
         "nib": business.nib,
         "omzet_band": business.omzet_band,
-        "consent_at": owner.consent_at.strftime("%d-%m-%Y %H:%M UTC"),
+        "consent_at": _local_time(owner.consent_at, business.province_code),
         "consent_channel": owner.consent_channel,
     }
+
+
+def _local_time(moment: datetime, province_code: str) -> str:
+    """A timestamp as the owner reads it: their own time zone (WIB/WITA/WIT)."""
+    local = moment.astimezone(ZoneInfo(regions.timezone_for(province_code)))
+    return f"{local:%d-%m-%Y %H.%M} {regions.zone_label(province_code)}"

@@ -32,7 +32,18 @@ def load_profile(ctx: StepContext) -> None:
     ctx.data["_has_profile"] = profile is not None
     if profile:
         ctx.data.update(profile)
+        channel = profile.get("consent_channel") or "console"
+        ctx.data["consent_channel_label"] = ctx.content.text(f"common.channel_names.{channel}", ctx.lang)
         build_summary(ctx)
+
+
+@action("load_greeting")
+def load_greeting(ctx: StepContext) -> None:
+    """Greet by first name when we know it: from the profile, else the chat app's profile name."""
+    profile = ctx.services.profile()
+    name = (profile or {}).get("full_name") or ctx.inbound.profile_name or ""
+    first = name.split()[0] if name.split() else ""
+    ctx.data["greeting_name"] = f" {first[:30]}" if first.isalpha() else ""
 
 
 @action("prefill_phone")
