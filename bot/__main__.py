@@ -1,4 +1,5 @@
-"""Command line: `python -m bot chat | serve | db upgrade`."""
+"""Command line: `python -m bot chat | serve [--telegram-polling] | telegram set-webhook | db upgrade |
+clock | demo | agency create`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import phonenumbers
 
 from bot.config import Settings, get_settings
 from bot.logs import setup_logging
+from bot.trainings import cli as trainings_cli
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,10 +31,15 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the web server (FastAPI)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--telegram-polling", action="store_true", help="Telegram by long polling, no webhook")
     serve.set_defaults(run=_serve)
+    telegram = commands.add_parser("telegram", help="Telegram channel setup")
+    telegram.add_argument("action", choices=["set-webhook"], help="register PUBLIC_URL/webhooks/telegram")
+    telegram.set_defaults(run=_telegram)
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
     db.set_defaults(run=_db)
+    trainings_cli.add_commands(commands)  # clock, demo, agency
     return parser
 
 
@@ -62,8 +69,20 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.web.app import create_app
 
     logging.getLogger(__name__).info("serving on http://%s:%s", args.host, args.port)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, proxy_headers=True)
+    app = create_app(settings, telegram_polling=args.telegram_polling)
+    app = trainings_cli.with_clock(app, settings)  # RUN_CLOCK_IN_WEB (default: on for SQLite)
+    uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True)
     return 0
+
+
+def _telegram(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from bot.channels.telegram import set_webhook
+
+    ok, message = asyncio.run(set_webhook(settings))
+    print(message, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
 
 
 def _db(args: argparse.Namespace, settings: Settings) -> int:

@@ -41,6 +41,15 @@ class Settings(BaseSettings):
 
     max_media_bytes: int = Field(default=10 * 1024 * 1024)
 
+    # trainings (bot/trainings/, bot/scheduler.py)
+    training_offer_hours: float = 24.0
+    training_reminder_days: str = "3,1"
+    training_reminder_hour: int = 9
+    training_reminder_hours_before: float = 2.0
+    training_feedback_hours_after: float = 1.0
+    run_clock_in_web: bool | None = None  # None: in-process clock on SQLite only
+    clock_sync_seconds: int = 60
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

@@ -36,5 +36,6 @@ def build_core(settings: Settings, *, db: DbEngine | None = None, migrate: bool 
         content,
         idle_timeout=timedelta(hours=settings.conversation_idle_hours),
         max_chars=settings.max_message_chars,
+        max_media_bytes=settings.max_media_bytes,
     )
     return Core(settings=settings, db=db, content=content, engine=engine)

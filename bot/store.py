@@ -17,10 +17,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from bot import regions
+from bot.channels.models import MediaFile
 from bot.clock import utcnow
 from bot.content import Content
 from bot.flows.state import State
-from bot.channels.models import MediaFile
 from bot.models import Business, Contact, Conversation, MessageLog, Outbox, Owner
 
 CONSENT_VERSION = "registration-v1"
@@ -70,9 +70,9 @@ class _Statements:
                 conv.updated_at.label("state_at"),
                 conv.version,
             )
-            .select_from(CONTACT.outerjoin(CONVERSATION, conv.contact_id == contact.id))
+            .select_from(CONTACT.join(CONVERSATION, conv.contact_id == contact.id))
             .where(contact.channel == bindparam("channel"), contact.address == bindparam("address"))
-            .with_for_update(of=CONTACT)
+            .with_for_update()
         )
         self.new_contact = ins(CONTACT).on_conflict_do_nothing(index_elements=["channel", "address"])
         self.save_contact = update(CONTACT).where(contact.id == bindparam("contact_id"))
@@ -80,6 +80,7 @@ class _Statements:
             conv.flow, conv.step, conv.status, conv.data, conv.updated_at, conv.version
         ).where(conv.contact_id == bindparam("contact_id"))
         self.new_state = insert(CONVERSATION)
+        self.new_conversation = ins(CONVERSATION).on_conflict_do_nothing(index_elements=["contact_id"])
         self.save_state = update(CONVERSATION).where(conv.contact_id == bindparam("cid"))
         self.outbox = (
             ins(OUTBOX).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(OUTBOX.c.id)
@@ -158,17 +159,21 @@ def lock_contact(session: Session, *, channel: str, address: str, language: str)
 def lock_turn(
     session: Session, *, channel: str, address: str, language: str
 ) -> tuple[ContactRow, int | None, State]:
-    """The contact (created if new, row-locked until commit) and its conversation, in one query."""
+    """The contact and its conversation (both created if new), in one query that row-locks both.
+
+    Both rows are locked, not only the contact: under READ COMMITTED, PostgreSQL re-reads a row it
+    waited for, but not the other rows of the join, so a turn that waited would see stale state.
+    """
     connection, sql = _sql(session)
     key = {"channel": channel, "address": address}
     row = connection.execute(sql.turn, key).first()
     if row is None:
-        lock_contact(session, channel=channel, address=address, language=language)
+        contact = lock_contact(session, channel=channel, address=address, language=language)
+        fresh = {"contact_id": contact.id, "status": "idle", "data": {}, "version": 0, "updated_at": utcnow()}
+        connection.execute(sql.new_conversation, fresh)
         row = connection.execute(sql.turn, key).one()
     values = row._mapping
     contact = ContactRow(**{f.name: values[f.name] for f in fields(ContactRow)})
-    if values["version"] is None:
-        return contact, None, State()
     state = State(values["flow"], values["step"], values["status"], dict(values["data"]), values["state_at"])
     return contact, values["version"], state
 

@@ -113,6 +113,7 @@ def _apply_contact_changes(
     for name, value in changes.items():
         setattr(contact, name, value)
     contact.last_inbound_at = now
+    contact.unreachable = False  # they just wrote to us: reachable again (e.g. unblocked the bot)
     if inbound.profile_name:
         contact.profile_name = inbound.profile_name[:100]
 

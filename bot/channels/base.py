@@ -20,6 +20,7 @@ class Recipient:
 
     contact_id: int
     address: str
+    language: str = "id"
     last_inbound_at: datetime | None = None
 
 
@@ -64,6 +65,21 @@ class Channel(Protocol):
 
     name: str
 
-    async def send(self, recipient: Recipient, reply: Reply, *, kind: str) -> SendResult: ...
+    async def send(
+        self, recipient: Recipient, reply: Reply, *, kind: str, variables: dict[str, str] | None = None
+    ) -> SendResult:
+        """Deliver one outbox row; `variables` fill a WhatsApp template when one is needed."""
+        ...
 
     async def close(self) -> None: ...
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Pieces of at most `limit` characters, cut at a paragraph, line or space when possible."""
+    chunks = []
+    while len(text) > limit:
+        cut = max(text.rfind(sep, 0, limit) for sep in ("\n\n", "\n", " "))
+        cut = cut if cut > limit // 2 else limit
+        chunks.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return [*chunks, text]

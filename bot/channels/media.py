@@ -1,7 +1,8 @@
-"""Attachments: which types a step may accept, the size limit, and fetching the bytes from the
+"""Attachments on the channel side: the neutral kind of a MIME type, and fetching the bytes from the
 provider when a flow needs them (Telegram `getFile` + download, Twilio media URL with Basic auth).
 
-The engine only ever sees `Attachment` (kind, type, size, ref); bytes are fetched on demand.
+The engine only ever sees `Attachment` (kind, type, size, ref); which types and sizes a step accepts
+is decided by the `media` parser (`bot/flows/media_parsers.py`). Bytes are fetched on demand.
 """
 
 from __future__ import annotations
@@ -11,12 +12,6 @@ import httpx
 from bot.config import Settings
 from bot.messages import Attachment, AttachmentKind
 
-DEFAULT_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
-TYPE_WORDS = {
-    "image": ("image/jpeg", "image/png", "image/webp"),
-    "photo": ("image/jpeg", "image/png", "image/webp"),
-    "pdf": ("application/pdf",),
-}
 TELEGRAM_PREFIX = "telegram:"
 
 
@@ -30,22 +25,6 @@ def kind_of(content_type: str) -> AttachmentKind:
     if major in ("image", "audio", "video"):
         return major  # type: ignore[return-value]
     return "document"
-
-
-def allowed_types(words: tuple[str, ...]) -> tuple[str, ...]:
-    """`expect: media image pdf` -> the MIME types; no words -> `DEFAULT_TYPES`."""
-    if not words:
-        return DEFAULT_TYPES
-    return tuple(t for w in words for t in TYPE_WORDS.get(w.lower(), (w.lower(),)))
-
-
-def refusal(attachment: Attachment, *, max_bytes: int, allowed: tuple[str, ...]) -> str | None:
-    """Why the attachment is refused (`media_type`, `media_too_big`), or None when it is fine."""
-    if attachment.content_type.split(";")[0].strip().lower() not in allowed:
-        return "media_type"
-    if attachment.size is not None and attachment.size > max_bytes:
-        return "media_too_big"
-    return None
 
 
 async def fetch(settings: Settings, attachment: Attachment) -> bytes:

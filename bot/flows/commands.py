@@ -109,7 +109,7 @@ class Commands:
                 return True
             if keyword in words:
                 return True
-            if len(keyword) >= 6 and any(fuzz.ratio(keyword, w) >= 85 for w in words):
+            if len(keyword) >= 6 and " " not in keyword and any(fuzz.ratio(keyword, w) >= 85 for w in words):
                 return True
         return False
 

@@ -33,6 +33,7 @@ from bot.flows.registry import (
 from bot.flows.spec import Route, Step
 from bot.flows.state import State, Turn
 from bot.messages import Choice, Inbound, Reply
+from bot.textnorm import normalize
 
 MENU = "menu"
 PAUSABLE_EXEMPT = {MENU, "help", "thanks", "coming_soon"}
@@ -52,8 +53,10 @@ class Engine:
         idle_timeout: timedelta = timedelta(hours=24),
         max_chars: int = 1000,
         max_steps: int = 50,
+        max_media_bytes: int = 10 * 1024 * 1024,
     ) -> None:
         self.content = content
+        self.max_media_bytes = max_media_bytes
         self.idle_timeout = idle_timeout
         self.max_chars = max_chars
         self.max_steps = max_steps
@@ -76,8 +79,11 @@ class Engine:
         ctx = StepContext(
             self.content, lang, turn.state.data, inbound, services, now, channel_phone, opted_out
         )
+        ctx.extra["max_media_bytes"] = self.max_media_bytes
         self._expire_if_idle(turn, ctx, now)
         command = self.commands.match(inbound.text) if not inbound.choice else None
+        if command and turn.state.waiting and _is_option_label(inbound.text, ctx.data):
+            command = None  # the step itself offers this word (a reminder's "Batal"): it is an answer
         if command:
             self._command(turn, ctx, command)
         elif turn.state.waiting:
@@ -190,6 +196,7 @@ class Engine:
     # ------------------------------------------------------------------ responding
     def _reprompt(self, turn: Turn, ctx: StepContext, step: Step, answer: Invalid) -> None:
         general = {"empty": "common.empty", "too_long": "common.too_long", "not_text": "common.not_text"}
+        general |= {r: f"channels.{r}" for r in ("media_too_big", "media_type", "no_media")}
         key = general.get(answer.reason) or step.invalid.get(answer.reason)
         if key is None and answer.reason == "choice" or (key is None and not step.invalid):
             key = "common.invalid_choice"
@@ -421,6 +428,11 @@ class Engine:
 
     def _say(self, turn: Turn, ctx: StepContext, key: str, **params: Any) -> None:
         turn.parts.append(self.content.text(key, turn.lang, **params))
+
+
+def _is_option_label(text: str, data: dict[str, Any]) -> bool:
+    wanted = normalize(text)
+    return any(wanted == normalize(label) for _, label in data.get("_options") or [])
 
 
 def _options(data: dict[str, Any], key: str) -> list[Option]:

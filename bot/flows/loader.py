@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from bot.flows import actions, matchers, parsers  # noqa: F401  (registration by import)
+from bot.flows import actions, matchers, media_parsers, parsers  # noqa: F401  (registration by import)
 from bot.flows.registry import ACTIONS, MATCHERS, OPTION_SOURCES, PARSERS, split_call
 from bot.flows.spec import Flow, Step
 

@@ -7,6 +7,7 @@ from sqlalchemy import create_engine
 
 import bot.channels.models  # noqa: F401  (media_file)
 import bot.models  # noqa: F401  (registers the tables)
+import bot.trainings.models  # noqa: F401  (agency, training, enrolment, notices, prompts)
 from bot.models import metadata
 
 IGNORED_TABLES = {"apscheduler_jobs"}

@@ -91,7 +91,7 @@ def test_business_named_like_a_command_is_not_a_command(chat: Chat) -> None:
 
 
 def test_menu_items_that_come_later_answer_honestly(chat: Chat) -> None:
-    for item, words in [("2", "pelatihan"), ("3", "halal"), ("4", "merek"), ("5", "petugas")]:
+    for item, words in [("3", "halal"), ("4", "merek"), ("5", "petugas")]:  # "2" (pelatihan) works now
         chat.send("menu")
         chat.send(item)
         assert words in chat.last.lower() and "segera hadir" in chat.last

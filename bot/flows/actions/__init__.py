@@ -1,5 +1,5 @@
 """Actions named by `do:` in flow files, one module per domain; importing registers them."""
 
-from bot.flows.actions import profile
+from bot.flows.actions import channels, profile, trainings
 
-__all__ = ["profile"]
+__all__ = ["channels", "profile", "trainings"]
