@@ -58,8 +58,15 @@ def _apologise(core: Core, inbound: Inbound, provider_id: str) -> TurnOutcome:
         text = core.content.text("common.error", contact.language)
         ids = store.enqueue(session, contact=contact, payloads=[Reply(text=text).to_json()])
         logged = store.log_turn(
-            session, channel=inbound.channel, provider_id=provider_id, text="[failed turn]",
-            contact_id=contact.id, flow=state.flow, before=state.step, after=state.step, now=now,
+            session,
+            channel=inbound.channel,
+            provider_id=provider_id,
+            text="[failed turn]",
+            contact_id=contact.id,
+            flow=state.flow,
+            before=state.step,
+            after=state.step,
+            now=now,
         )
         if not logged:
             session.rollback()

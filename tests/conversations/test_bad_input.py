@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from bot.flows.registry import PARSERS
-
 from tests.conversations.test_registration import register_until
 from tests.support.chat import Chat
 
