@@ -33,7 +33,7 @@ from bot.clock import utcnow
 from bot.core import Core
 from bot.db import transaction
 from bot.trainings.models import Enrolment, Training
-from bot.trainings.reminders import FEEDBACK_WINDOW, Plan, process_training
+from bot.trainings.reminders import BATCH_SIZE, FEEDBACK_WINDOW, Plan, process_training
 
 logger = logging.getLogger(__name__)
 
@@ -96,8 +96,17 @@ class Clock:
             _ACTIVE.remove(self)
 
     def process(self, training_id: int, now: datetime) -> int:
-        with transaction(self.core.db) as session:
-            return process_training(session, self.core.content, self.plan, training_id, now)
+        """Issue what is due, in batches of short transactions so enrolments are never held up long."""
+        issued, after = 0, 0
+        while True:
+            with transaction(self.core.db) as session:
+                batch = process_training(
+                    session, self.core.content, self.plan, training_id, now, after=after, limit=BATCH_SIZE
+                )
+            issued += batch.issued
+            if batch.resume_after is None:
+                return issued
+            after = batch.resume_after
 
     # ------------------------------------------------------------------ sync
     def sync(self, now: datetime) -> SyncReport:

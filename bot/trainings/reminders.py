@@ -75,23 +75,54 @@ class Plan:
         return times
 
 
-def process_training(session: Session, content: Content, plan: Plan, training_id: int, now: datetime) -> int:
-    """Issue everything due for one training (offers past deadline, reminders, feedback)."""
+BATCH_SIZE = 500
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What one batch issued; `resume_after` is the enrolment sequence to continue from, or None."""
+
+    issued: int
+    resume_after: int | None = None
+
+
+def process_training(
+    session: Session,
+    content: Content,
+    plan: Plan,
+    training_id: int,
+    now: datetime,
+    *,
+    after: int = 0,
+    limit: int | None = None,
+) -> Batch:
+    """Issue what is due for one training (offers past deadline, reminders, feedback).
+
+    With `limit`, only that many participants (by enrolment sequence, after `after`) are handled,
+    so a caller can spread 10,000 reminders over short transactions instead of one long lock.
+    """
     training = seats.lock_training(session, training_id)
     if training is None or training.status != "published":
-        return 0
+        return Batch(0)
     notifier = Notifier(session, content, now)
-    seats.expire_offers(session, notifier, training)
-    issued = _reminders(session, notifier, plan, training) if now < training.starts_at else 0
-    if plan.feedback_at(training) <= now < training.ends_at + FEEDBACK_WINDOW:
+    if after == 0:
+        seats.expire_offers(session, notifier, training)
+    issued, last = (
+        _reminders(session, notifier, plan, training, after, limit) if now < training.starts_at else (0, None)
+    )
+    if last is None and plan.feedback_at(training) <= now < training.ends_at + FEEDBACK_WINDOW:
         issued += _feedback(session, notifier, training)
-    training.processed_until = now
-    return issued
+    if last is None:
+        training.processed_until = now
+    return Batch(issued, last)
 
 
-def _reminders(session: Session, notifier: Notifier, plan: Plan, training: Training) -> int:
+def _reminders(
+    session: Session, notifier: Notifier, plan: Plan, training: Training, after: int, limit: int | None
+) -> tuple[int, int | None]:
     now, issued = notifier.now, 0
-    for enrolment, province in _participants(session, training.id, ("enrolled",)):
+    participants = _participants(session, training.id, ("enrolled",), after, limit)
+    for enrolment, province in participants:
         zone = offset_zone(owner_zone(province, training.timezone))
         due = [(plan.due_at(k, training.starts_at, zone), k) for k in plan.kinds]
         due = sorted((at, k) for at, k in due if enrolment.created_at < at <= now)
@@ -102,7 +133,8 @@ def _reminders(session: Session, notifier: Notifier, plan: Plan, training: Train
         if latest in fresh:
             _send_reminder(notifier, training, enrolment, latest)
             issued += 1
-    return issued
+    full = limit is not None and len(participants) == limit
+    return issued, participants[-1][0].sequence if full else None
 
 
 def _send_reminder(notifier: Notifier, training: Training, enrolment: Enrolment, kind: str) -> None:
@@ -140,12 +172,16 @@ def _feedback(session: Session, notifier: Notifier, training: Training) -> int:
     return issued
 
 
-def _participants(session: Session, training_id: int, statuses: tuple[str, ...]) -> list[Any]:
+def _participants(
+    session: Session, training_id: int, statuses: tuple[str, ...], after: int = 0, limit: int | None = None
+) -> list[Any]:
     query = (
         select(Enrolment, Business.province_code)
         .join(Business, Business.owner_id == Enrolment.owner_id, isouter=True)
         .where(Enrolment.training_id == training_id, Enrolment.status.in_(statuses))
+        .where(Enrolment.sequence > after)
         .order_by(Enrolment.sequence)
+        .limit(limit)
     )
     return list(session.execute(query).all())
 

@@ -20,7 +20,7 @@ def enrol(chat, pick: str = "1") -> None:
 
 def run(core, training_id, now) -> int:
     with transaction(core.db) as session:
-        return process_training(session, core.content, Plan(), training_id, now)
+        return process_training(session, core.content, Plan(), training_id, now).issued
 
 
 def test_cancelling_offers_the_seat_to_the_first_on_the_waitlist(

@@ -138,3 +138,20 @@ def test_an_open_offer_gets_a_deadline_job(core, clocks, make_training, make_own
     assert f"offer-{offer.id}-1" in job_ids(clock)
     clock.sync(offer.offer_expires_at + timedelta(seconds=1))
     assert [e.status for e in enrolments(core, training_id)] == ["cancelled", "cancelled"]
+
+
+def test_reminders_go_out_in_short_batches(
+    core, clocks, make_training, make_owner, make_chat, monkeypatch
+) -> None:
+    """A big training is reminded in several short transactions, each owner exactly once."""
+    import bot.scheduler
+
+    monkeypatch.setattr(bot.scheduler, "BATCH_SIZE", 2)
+    start = at_local(4, 10)
+    training_id = make_training(starts_at=start, ends_at=start + timedelta(hours=3), seats=5)
+    enrolled(make_owner, make_chat, count=5)
+    clock = clocks(utcnow())
+    due = at_local(1, 9) + timedelta(seconds=5)
+    assert clock.process(training_id, due) == 5
+    assert clock.process(training_id, due) == 0
+    assert len(outbox(core, kind="reminder")) == 5
