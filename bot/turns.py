@@ -21,6 +21,7 @@ from bot.clock import utcnow
 from bot.core import Core
 from bot.db import transaction
 from bot.messages import Inbound, Reply
+from bot.profiles import ProfileStore
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ def _turn(core: Core, inbound: Inbound, provider_id: str) -> TurnOutcome:
             lang=contact.language,
             now=now,
             channel_phone=_channel_phone(inbound),
-            services=store.ProfileStore(session, contact, core.content, now),
+            services=ProfileStore(session, contact, core.content, now),
             opted_out=contact.opted_out,
         )
         _apply_contact_changes(contact, turn.contact_changes, inbound, now)

@@ -20,6 +20,7 @@ from typing import Any
 from bot.content import Content
 from bot.flows import commands as cmd
 from bot.flows.answers import Ambiguous, Answer, Invalid, Option, Parsed
+from bot.flows.interruptions import MENU, GlobalCommands
 from bot.flows.options import match_option
 from bot.flows.registry import (
     ACTIONS,
@@ -35,7 +36,6 @@ from bot.flows.state import State, Turn
 from bot.messages import Choice, Inbound, Reply
 from bot.textnorm import normalize
 
-MENU = "menu"
 PAUSABLE_EXEMPT = {MENU, "help", "thanks", "coming_soon"}
 
 
@@ -43,7 +43,7 @@ class FlowError(RuntimeError):
     """A flow definition led somewhere it must not (a loop, a missing step)."""
 
 
-class Engine:
+class Engine(GlobalCommands):
     """Runs flows from `Content` for one contact at a time; stateless between turns."""
 
     def __init__(
@@ -351,80 +351,6 @@ class Engine:
 
     def _step(self, state: State) -> Step:
         return self.content.flows[state.flow or MENU].steps[state.step or ""]
-
-    # ------------------------------------------------------------------ global commands
-    def _command(self, turn: Turn, ctx: StepContext, command: cmd.Command) -> None:
-        handler = getattr(self, f"_cmd_{command.name}")
-        handler(turn, ctx, command)
-
-    def _cmd_menu(self, turn: Turn, ctx: StepContext, command: cmd.Command) -> None:
-        self._start_flow(turn, ctx, MENU)
-        self._note_paused(turn, ctx)
-
-    def _cmd_start(self, turn: Turn, ctx: StepContext, command: cmd.Command) -> None:
-        turn.contact_changes["opted_out"] = False
-        if ctx.opted_out:
-            self._say(turn, ctx, "common.started")
-        self._start_flow(turn, ctx, MENU)
-
-    def _cmd_cancel(self, turn: Turn, ctx: StepContext, command: cmd.Command) -> None:
-        active = turn.state.waiting and turn.state.flow != MENU
-        turn.state.reset()
-        ctx.data = turn.state.data
-        self._say(turn, ctx, "common.cancelled" if active else "common.nothing_to_cancel")
-        self._start_flow(turn, ctx, MENU)
-
-    def _cmd_help(self, turn: Turn, ctx: StepContext, command: cmd.Command) -> None:
-        self._say(turn, ctx, "help.text")
-        self._reprompt_current(turn, ctx)
-
-    def _cmd_language(self, turn: Turn, ctx: StepContext, command: cmd.Command) -> None:
-        chosen = command.argument or ("en" if turn.lang == "id" else "id")
-        turn.lang = ctx.lang = chosen
-        turn.contact_changes["language"] = chosen
-        self._say(turn, ctx, "common.language_set")
-        self._reprompt_current(turn, ctx)
-
-    def _cmd_stop(self, turn: Turn, ctx: StepContext, command: cmd.Command) -> None:
-        turn.contact_changes["opted_out"] = True
-        self._say(turn, ctx, "common.stopped")
-        self._reprompt_current(turn, ctx)
-
-    def _cmd_resume(self, turn: Turn, ctx: StepContext, command: cmd.Command) -> None:
-        if turn.state.waiting and turn.state.flow != MENU:
-            self._prompt(turn, ctx, self._step(turn.state))
-        elif not self._resume(turn, ctx):
-            self._say(turn, ctx, "common.resume_none")
-            self._start_flow(turn, ctx, MENU)
-
-    def _cmd_my_data(self, turn: Turn, ctx: StepContext, command: cmd.Command) -> None:
-        self._start_flow(turn, ctx, "my_data")
-        self._note_paused(turn, ctx)
-
-    def _cmd_delete_data(self, turn: Turn, ctx: StepContext, command: cmd.Command) -> None:
-        self._start_flow(turn, ctx, "delete_data")
-
-    def _cmd_edit(self, turn: Turn, ctx: StepContext, command: cmd.Command) -> None:
-        if turn.state.flow == "registration" and turn.state.waiting:
-            self._prompt(turn, ctx, self._step(turn.state))
-            return
-        profile = ctx.services.profile()
-        if profile is None:
-            self._say(turn, ctx, "common.not_registered")
-            self._reprompt_current(turn, ctx)
-            return
-        data = {**profile, "_return": "save_edit"}
-        self._start_flow(turn, ctx, "registration", data, at=command.argument or "pick_field")
-
-    def _reprompt_current(self, turn: Turn, ctx: StepContext) -> None:
-        if turn.state.waiting:
-            self._prompt(turn, ctx, self._step(turn.state))
-
-    def _note_paused(self, turn: Turn, ctx: StepContext) -> None:
-        paused = turn.state.data.get("_paused")
-        if paused:
-            name = self.content.text(f"common.flow_names.{paused['flow']}", turn.lang)
-            self._say(turn, ctx, "common.paused", flow_name=name)
 
     def _say(self, turn: Turn, ctx: StepContext, key: str, **params: Any) -> None:
         turn.parts.append(self.content.text(key, turn.lang, **params))
