@@ -6,21 +6,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core import Core
+from tests.conversations.test_registration import SCRIPT
 from tests.support.chat import Chat
 
-STEPS_SCRIPT = [
-    "daftar",
-    "ya",
-    "Siti",
-    "Batik Serasan",
-    "batik tulis",
-    "kain batik",
-    "palembang",
-    "lewati",
-    "081234567890",
-    "belum punya",
-    "1",
-]
+STEPS_SCRIPT = [*SCRIPT, "1"]  # every registration step, the summary included
 owner_text = st.one_of(
     st.text(max_size=300),
     st.text(alphabet=st.characters(categories=["So", "Cc", "Cs", "Zs", "Mn"]), max_size=50),
