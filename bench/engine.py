@@ -18,7 +18,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, 
 
 from bot.config import Settings
 from bot.core import build_core
-from bot.db import make_engine, transaction
+from bot.db import transaction
 from bot.messages import Inbound
 from bot.turns import handle_inbound
 
@@ -45,29 +45,23 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def bench_turns(url: str, owners: int) -> list[float]:
+def bench(url: str, owners: int) -> tuple[list[float], list[float]]:
+    """Turns and bare commits interleaved one for one, so both see the same machine conditions
+    (a shared VM drifts by tens of percent within a minute; separate phases would compare noise)."""
     core = build_core(Settings(_env_file=None, database_url=url))
-    latencies = []
+    bare.create(core.db, checkfirst=True)
+    turns, commits = [], []
     for i in range(owners):
         for n, line in enumerate(SCRIPT):
             start = time.perf_counter()
             handle_inbound(core, Inbound("console", f"+62812{i:08d}", text=line, message_id=f"b{i}-{n}"))
-            latencies.append(time.perf_counter() - start)
+            turns.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            with transaction(core.db) as session:
+                session.execute(bare.insert().values(v=f"row {i} {n}"))
+            commits.append(time.perf_counter() - start)
     core.db.dispose()
-    return latencies
-
-
-def bench_bare(url: str, count: int) -> list[float]:
-    engine = make_engine(url)
-    bare.create(engine, checkfirst=True)
-    latencies = []
-    for i in range(count):
-        start = time.perf_counter()
-        with transaction(engine) as session:
-            session.execute(bare.insert().values(v=f"row {i}"))
-        latencies.append(time.perf_counter() - start)
-    engine.dispose()
-    return latencies
+    return turns, commits
 
 
 def report(name: str, turns: list[float], commits: list[float]) -> None:
@@ -101,12 +95,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
-        turns = bench_turns(url, args.owners)
-        report("sqlite", turns, bench_bare(url, len(turns)))
+        report("sqlite", *bench(url, args.owners))
     if not args.skip_pg:
         url = fresh_pg(args.pg)
-        turns = bench_turns(url, args.owners)
-        report("postgresql", turns, bench_bare(url, len(turns)))
+        report("postgresql", *bench(url, args.owners))
 
 
 if __name__ == "__main__":

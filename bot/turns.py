@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from lokal import mask_pii
+from sqlalchemy.exc import DBAPIError
 
 from bot import store
 from bot.clock import utcnow
@@ -24,6 +25,7 @@ from bot.messages import Inbound, Reply
 from bot.profiles import ProfileStore
 
 logger = logging.getLogger(__name__)
+INBOUND_TIME_PRECISION = timedelta(minutes=1)
 
 
 @dataclass
@@ -40,13 +42,24 @@ def handle_inbound(core: Core, inbound: Inbound) -> TurnOutcome:
     inbound = clean_inbound(inbound)
     provider_id = inbound.message_id or f"local-{uuid.uuid4().hex}"
     try:
-        return _turn(core, inbound, provider_id)
+        return _retrying_on_disconnect(core, inbound, provider_id)
     except _Duplicate:
         logger.info("duplicate %s message %s ignored", inbound.channel, provider_id)
         return TurnOutcome(duplicate=True)
     except Exception:
         logger.exception("turn failed for a %s message %s", inbound.channel, provider_id)
         return _apologise(core, inbound, provider_id)
+
+
+def _retrying_on_disconnect(core: Core, inbound: Inbound, provider_id: str) -> TurnOutcome:
+    """The database restarted since this connection was pooled: run the turn again, once."""
+    try:
+        return _turn(core, inbound, provider_id)
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        logger.warning("database connection was lost; retrying the turn once")
+        return _turn(core, inbound, provider_id)
 
 
 def _apologise(core: Core, inbound: Inbound, provider_id: str) -> TurnOutcome:
@@ -85,6 +98,7 @@ def _turn(core: Core, inbound: Inbound, provider_id: str) -> TurnOutcome:
         contact, version, state = store.lock_turn(
             session, channel=inbound.channel, address=inbound.address, language=core.settings.default_language
         )
+        original = replace(contact)
         turn = core.engine.handle(
             state,
             inbound,
@@ -95,7 +109,8 @@ def _turn(core: Core, inbound: Inbound, provider_id: str) -> TurnOutcome:
             opted_out=contact.opted_out,
         )
         _apply_contact_changes(contact, turn.contact_changes, inbound, now)
-        store.save_contact(session, contact)
+        if contact != original:
+            store.save_contact(session, contact)
         store.save_state(session, contact_id=contact.id, version=version, state=turn.state)
         payloads = [reply.to_json() for reply in core.engine.replies(turn)]
         ids = store.enqueue(session, contact=contact, payloads=payloads)
@@ -118,12 +133,16 @@ def _turn(core: Core, inbound: Inbound, provider_id: str) -> TurnOutcome:
 def _apply_contact_changes(
     contact: store.ContactRow, changes: dict[str, object], inbound: Inbound, now: datetime
 ) -> None:
+    """The turn's changes to the contact. The last inbound time is kept to the minute, so a quick
+    exchange does not rewrite the row on every message; the 24-hour window then closes at most a
+    minute early, never late."""
     for name, value in changes.items():
         setattr(contact, name, value)
-    contact.last_inbound_at = now
     contact.unreachable = False  # they just wrote to us: reachable again (e.g. unblocked the bot)
     if inbound.profile_name:
         contact.profile_name = inbound.profile_name[:100]
+    if contact.last_inbound_at is None or now - contact.last_inbound_at >= INBOUND_TIME_PRECISION:
+        contact.last_inbound_at = now
 
 
 def clean_inbound(inbound: Inbound) -> Inbound:

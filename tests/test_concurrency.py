@@ -55,3 +55,18 @@ def test_registration_under_concurrent_owners(core: Core) -> None:
     with transaction(core.db) as session:
         steps = list(session.execute(select(Conversation.step)).scalars())
     assert steps == ["ask_address"] * 8
+
+
+def test_a_restarted_database_costs_no_message(core: Core) -> None:
+    """Pooled connections the server dropped (a PostgreSQL restart) are replaced; the turn succeeds."""
+    if core.db.dialect.name != "postgresql":
+        return
+    handle_inbound(core, Inbound("console", "+6281200000003", text="halo", message_id="before"))
+    with core.db.connect() as admin:
+        admin.exec_driver_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        admin.commit()
+    outcome = handle_inbound(core, Inbound("console", "+6281200000003", text="1", message_id="after"))
+    assert outcome.outbox_ids and not outcome.duplicate

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -19,7 +18,8 @@ class State:
     updated_at: datetime | None = None
 
     def copy(self) -> State:
-        return State(self.flow, self.step, self.status, copy.deepcopy(self.data), self.updated_at)
+        """A copy whose `data` the engine may change; nested answers are replaced, never edited."""
+        return State(self.flow, self.step, self.status, dict(self.data), self.updated_at)
 
     def reset(self) -> None:
         self.flow, self.step, self.status, self.data = None, None, "idle", {}
