@@ -36,6 +36,7 @@ from bot.flows.state import State, Turn
 from bot.messages import Choice, Inbound, Reply
 from bot.textnorm import normalize
 
+NO_VALUE = "none"  # a static choice keyed `none` stores no value ("Lewati", "Belum punya NIB")
 PAUSABLE_EXEMPT = {MENU, "help", "thanks", "coming_soon"}
 
 
@@ -216,7 +217,8 @@ class Engine(GlobalCommands):
         ctx.data.pop("_pending", None)
         ctx.data.pop("_options", None)
         if step.save_as:
-            ctx.data[step.save_as] = answer.value
+            picked_none = answer.value == NO_VALUE and NO_VALUE in step.choices
+            ctx.data[step.save_as] = None if picked_none else answer.value
         self._follow(turn, ctx, step)
 
     # ------------------------------------------------------------------ moving through steps

@@ -24,7 +24,10 @@ class Route(_Frozen):
 
 
 class Step(_Frozen):
-    """One step: say something, maybe wait for an answer, then route onwards."""
+    """One step: say something, maybe wait for an answer, then route onwards.
+
+    `choices` maps a stored value to the text key of its label; the value `none` stores null.
+    """
 
     say: list[str] = []
     do: list[str] = []

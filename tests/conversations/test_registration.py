@@ -211,3 +211,14 @@ def register_until(chat: Chat, step: str) -> None:
         if chat.conversation.step == step:
             return
     raise AssertionError(f"registration never reached {step}")
+
+
+def test_skip_and_no_nib_buttons_store_nothing(chat: Chat) -> None:
+    register_until(chat, "ask_address")
+    chat.send("1")  # Lewati
+    chat.send("081234567890")
+    chat.send("1")  # Belum punya NIB
+    chat.send("1")
+    assert "Alamat: -" in chat.last and "NIB: belum punya" in chat.last
+    chat.send("1")
+    assert chat.business.address is None and chat.business.nib is None
