@@ -250,8 +250,6 @@ def decline_offer(ctx: StepContext) -> None:
 
 @action("save_feedback")
 def save_feedback(ctx: StepContext) -> None:
-    comment = ctx.data.get("comment")
-    comment = None if comment == "skip" else comment
     ctx.data["outcome"] = _desk(ctx).save_feedback(
-        ctx.data.get("enrolment_id"), ctx.data.get("score"), comment
+        ctx.data.get("enrolment_id"), ctx.data.get("score"), ctx.data.get("comment")
     )
