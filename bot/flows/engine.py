@@ -37,7 +37,6 @@ from bot.messages import Choice, Inbound, Reply
 from bot.textnorm import normalize
 
 NO_VALUE = "none"  # a static choice keyed `none` stores no value ("Lewati", "Belum punya NIB")
-PAUSABLE_EXEMPT = {MENU, "help", "thanks", "coming_soon"}
 
 
 class FlowError(RuntimeError):
@@ -329,7 +328,7 @@ class Engine(GlobalCommands):
         if paused and paused["flow"] == flow_id and at is None:
             self._resume(turn, ctx)
             return
-        if state.waiting and state.flow not in PAUSABLE_EXEMPT:
+        if state.waiting and state.flow and self.content.flows[state.flow].pausable:
             paused = {"flow": state.flow, "step": state.step, "data": _public(state.data)}
         state.flow, state.status = flow_id, "idle"
         state.data = {**(data or {}), **({"_paused": paused} if paused else {})}

@@ -61,6 +61,7 @@ class Flow(_Frozen):
     version: int
     start: str
     steps: dict[str, Step]
+    pausable: bool = False  # "menu" mid-way keeps the answers; "lanjut" picks up again
 
     @field_validator("version")
     @classmethod
