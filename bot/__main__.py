@@ -27,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("chat", help="chat with the bot in the terminal (console channel)")
     chat.add_argument("--as", dest="phone", default="+6281234567890", help="the owner's phone number")
     chat.add_argument("--lang", choices=["id", "en"], default=None)
+    chat.add_argument("--port", type=int, default=8000, help="web server port while chatting interactively")
+    chat.add_argument("--no-web", action="store_true", help="do not start the web server alongside")
     chat.set_defaults(run=_chat)
     serve = commands.add_parser("serve", help="run the web server (FastAPI)")
     serve.add_argument("--host", default="127.0.0.1")
@@ -58,9 +60,30 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         chat.set_language(args.lang)
     interactive = sys.stdin.isatty()
     if interactive:
-        print("Naik Kelas — ketik pesan (Ctrl-D untuk keluar). Coba: halo\n> ", end="", flush=True)
+        web = "" if args.no_web else _web_alongside(settings, args.port)
+        chat.watch()
+        print(f"Naik Kelas — ketik pesan (Ctrl-D untuk keluar). Coba: halo{web}\n> ", end="", flush=True)
     chat.run(interactive_lines(sys.stdin), interactive=interactive)
     return 0
+
+
+def _web_alongside(settings: Settings, port: int) -> str:
+    """The single-machine default: while an owner chats, the web server (webhooks, agency API and
+    the in-process clock on SQLite) runs on localhost too. Returns a line saying where."""
+    import socket
+    import threading
+
+    import uvicorn
+
+    from bot.web.app import create_app
+
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            return f"\n(port {port} sudah dipakai: server web tidak dijalankan; pakai --port)"
+    app = trainings_cli.with_clock(create_app(settings), settings)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", log_config=None)
+    threading.Thread(target=uvicorn.Server(config).run, name="web", daemon=True).start()
+    return f"\nServer web: http://127.0.0.1:{port} (API: /docs)"
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:

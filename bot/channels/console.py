@@ -7,12 +7,16 @@ outbox), so what works here works on WhatsApp and Telegram.
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Iterable
 from typing import TextIO
+
+from sqlalchemy import select
 
 from bot.core import Core
 from bot.db import transaction
 from bot.messages import Inbound, Reply
+from bot.models import Outbox
 from bot.outbox import mark, rows_by_id
 from bot.turns import handle_inbound
 
@@ -48,6 +52,29 @@ class ConsoleChat:
             contact = lock_contact(session, channel=CHANNEL, address=self.address, language=lang)
             contact.language = lang
             save_contact(session, contact)
+
+    def deliver_pending(self) -> list[Reply]:
+        """Messages the bot started itself (reminders, seat offers, announcements) for this owner."""
+        with transaction(self.core.db) as session:
+            query = select(Outbox).where(
+                Outbox.channel == CHANNEL, Outbox.address == self.address, Outbox.status == "pending"
+            )
+            rows = list(session.execute(query.order_by(Outbox.id)).scalars())
+            for row in rows:
+                mark(session, row.id, status="sent")
+        return [Reply.from_json(row.payload) for row in rows]
+
+    def watch(self, out: TextIO = sys.stdout, every: float = 2.0) -> threading.Event:
+        """Print proactive messages as they arrive, until the returned event is set."""
+        stop = threading.Event()
+
+        def loop() -> None:
+            while not stop.wait(every):
+                for reply in self.deliver_pending():
+                    print(f"\n{render(reply)}\n\n> ", end="", file=out, flush=True)
+
+        threading.Thread(target=loop, name="console-outbox", daemon=True).start()
+        return stop
 
     def run(self, lines: Iterable[str], out: TextIO = sys.stdout, *, interactive: bool = False) -> None:
         for line in lines:
