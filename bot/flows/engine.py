@@ -108,10 +108,12 @@ class Engine(GlobalCommands):
         if not state.waiting or state.updated_at is None or state.flow == MENU:
             return
         if now - state.updated_at > self.idle_timeout:
+            collecting = self.content.flows[state.flow or MENU].pausable
             state.reset()
             ctx.data = state.data
-            hours = int(self.idle_timeout.total_seconds() // 3600)
-            self._say(turn, ctx, "common.expired", hours=hours)
+            if collecting:  # answers were thrown away: say so; an old question simply lapses
+                hours = int(self.idle_timeout.total_seconds() // 3600)
+                self._say(turn, ctx, "common.expired", hours=hours)
 
     def _idle(self, turn: Turn, ctx: StepContext) -> None:
         inbound = ctx.inbound
