@@ -55,21 +55,25 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         print(f"--as needs a phone number, e.g. +6281234567890 (got {args.phone!r})", file=sys.stderr)
         return 2
     address = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    chat = ConsoleChat(build_core(settings), address)
+    core = build_core(settings)
+    chat = ConsoleChat(core, address)
     if args.lang:
         chat.set_language(args.lang)
     interactive = sys.stdin.isatty()
     if interactive:
+        lang = args.lang or settings.default_language
         web = "" if args.no_web else _web_alongside(settings, args.port)
         chat.watch()
-        print(f"Naik Kelas — ketik pesan (Ctrl-D untuk keluar). Coba: halo{web}\n> ", end="", flush=True)
+        banner = core.content.text("console.banner", lang)
+        note = core.content.text(f"console.{web}", lang, port=args.port) if web else ""
+        print(f"{banner}\n{note}\n> ", end="", flush=True)
     chat.run(interactive_lines(sys.stdin), interactive=interactive)
     return 0
 
 
 def _web_alongside(settings: Settings, port: int) -> str:
     """The single-machine default: while an owner chats, the web server (webhooks, agency API and
-    the in-process clock on SQLite) runs on localhost too. Returns a line saying where."""
+    the in-process clock on SQLite) runs on localhost too. Returns the `console.*` text to show."""
     import socket
     import threading
 
@@ -79,11 +83,11 @@ def _web_alongside(settings: Settings, port: int) -> str:
 
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", port)) == 0:
-            return f"\n(port {port} sudah dipakai: server web tidak dijalankan; pakai --port)"
+            return "port_busy"
     app = trainings_cli.with_clock(create_app(settings), settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", log_config=None)
     threading.Thread(target=uvicorn.Server(config).run, name="web", daemon=True).start()
-    return f"\nServer web: http://127.0.0.1:{port} (API: /docs)"
+    return "web_on"
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
