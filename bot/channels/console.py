@@ -12,12 +12,14 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from sqlalchemy import select
+from sqlmodel import Session
 
+from bot.clock import utcnow
 from bot.core import Core
 from bot.db import transaction
+from bot.delivery.queue import rows_by_id, settle
 from bot.messages import Inbound, Reply
 from bot.models import Outbox
-from bot.outbox import mark, rows_by_id
 from bot.turns import handle_inbound
 
 CHANNEL = "console"
@@ -37,13 +39,14 @@ class ConsoleChat:
         self.core, self.address = core, address
 
     def send(self, text: str) -> list[Reply]:
-        """One owner message in, the replies the owner sees out (and marked as sent)."""
-        outcome = handle_inbound(self.core, Inbound(channel=CHANNEL, address=self.address, text=text))
+        """One owner message in, the replies the owner sees out."""
+        return self.deliver(Inbound(channel=CHANNEL, address=self.address, text=text))
+
+    def deliver(self, inbound: Inbound) -> list[Reply]:
+        """Run the turn, then "send" its outbox rows: print-ready replies, marked as sent."""
+        outcome = handle_inbound(self.core, inbound)
         with transaction(self.core.db) as session:
-            rows = rows_by_id(session, outcome.outbox_ids)
-            for row in rows:
-                mark(session, row.id, status="sent")
-        return [Reply.from_json(row.payload) for row in rows]
+            return _settle(session, rows_by_id(session, outcome.outbox_ids))
 
     def set_language(self, lang: str) -> None:
         from bot.store import lock_contact, save_contact
@@ -59,10 +62,7 @@ class ConsoleChat:
             query = select(Outbox).where(
                 Outbox.channel == CHANNEL, Outbox.address == self.address, Outbox.status == "pending"
             )
-            rows = list(session.execute(query.order_by(Outbox.id)).scalars())
-            for row in rows:
-                mark(session, row.id, status="sent")
-        return [Reply.from_json(row.payload) for row in rows]
+            return _settle(session, list(session.execute(query.order_by(Outbox.id)).scalars()))
 
     def watch(self, out: TextIO = sys.stdout, every: float = 2.0) -> threading.Event:
         """Print proactive messages as they arrive, until the returned event is set."""
@@ -90,3 +90,11 @@ def interactive_lines(stream: TextIO) -> Iterable[str]:
         yield from stream
     except KeyboardInterrupt:
         return
+
+
+def _settle(session: Session, rows: list[Outbox]) -> list[Reply]:
+    """The console delivers by printing: mark the rows sent and hand back their replies."""
+    now = utcnow()
+    for row in rows:
+        settle(session, row.id, now=now, status="sent")
+    return [Reply.from_json(row.payload) for row in rows]

@@ -77,6 +77,11 @@ def claim(session: Session, *, channel: str, now: datetime, lease: timedelta, li
     return rows
 
 
+def rows_by_id(session: Session, ids: list[int]) -> list[Outbox]:
+    """Outbox rows in the order they were written (a turn's replies, for the console)."""
+    return list(session.execute(select(Outbox).where(Outbox.id.in_(ids)).order_by(Outbox.id)).scalars())
+
+
 def settle(session: Session, row_id: int, *, now: datetime, **values: Any) -> None:
     """Write the outcome of one send attempt (status, provider id, error, next attempt)."""
     session.execute(update(Outbox).where(Outbox.id == row_id).values(updated_at=now, **values))

@@ -12,7 +12,6 @@ from bot.core import Core
 from bot.db import transaction
 from bot.messages import Attachment, Inbound, Reply
 from bot.models import Business, Contact, Conversation, Owner
-from bot.turns import handle_inbound
 
 
 class Chat(ConsoleChat):
@@ -26,16 +25,6 @@ class Chat(ConsoleChat):
     def send(self, text: str = "", **inbound: Any) -> list[Reply]:
         self.replies = self.deliver(Inbound(channel=self.channel, address=self.address, text=text, **inbound))
         return self.replies
-
-    def deliver(self, inbound: Inbound) -> list[Reply]:
-        from bot.outbox import mark, rows_by_id
-
-        outcome = handle_inbound(self.core, inbound)
-        with transaction(self.core.db) as session:
-            rows = rows_by_id(session, outcome.outbox_ids)
-            for row in rows:
-                mark(session, row.id, status="sent")
-        return [Reply.from_json(row.payload) for row in rows]
 
     def send_at(self, text: str, when: datetime) -> list[Reply]:
         return self.send(text, received_at=when)
