@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, File, HTTPException, Request, Response, UploadFile, status
+from fastapi import APIRouter, Depends, File, HTTPException, Path, Request, Response, UploadFile, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import select
@@ -28,6 +28,8 @@ from bot.trainings.timefmt import ZONE_LABELS
 
 router = APIRouter(prefix="/api", tags=["agency"])
 bearer = HTTPBearer(auto_error=False, description="The agency's token from `python -m bot agency create`.")
+MAX_ID = 2**31 - 1  # ids are 32-bit on both stores; larger numbers are simply "not found" (422)
+TrainingId = Annotated[int, Path(ge=1, le=MAX_ID, description="The training's id")]
 UNAUTHORIZED = {401: {"description": "Missing or wrong bearer token"}}
 NOT_FOUND = {404: {"description": "No such training for this agency"}}
 NULLABLE = {"registration_deadline", "venue", "online_url", "regency_code", "province_code", "ref"}
@@ -136,7 +138,7 @@ class ParticipantOut(BaseModel):
 
 
 class Mark(BaseModel):
-    enrolment_id: int | None = None
+    enrolment_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     phone: str | None = None
     present: bool = True
 
@@ -253,13 +255,15 @@ def list_trainings(core: CoreDep, agency_id: AgencyId) -> list[TrainingOut]:
 
 
 @router.get("/trainings/{training_id}", response_model=TrainingOut, responses={**UNAUTHORIZED, **NOT_FOUND})
-def get_training(training_id: int, core: CoreDep, agency_id: AgencyId) -> TrainingOut:
+def get_training(training_id: TrainingId, core: CoreDep, agency_id: AgencyId) -> TrainingOut:
     with transaction(core.db) as session:
         return _out(session, _own(session, agency_id, training_id))
 
 
 @router.patch("/trainings/{training_id}", response_model=TrainingOut, responses={**UNAUTHORIZED, **NOT_FOUND})
-def edit_training(training_id: int, body: TrainingFields, core: CoreDep, agency_id: AgencyId) -> TrainingOut:
+def edit_training(
+    training_id: TrainingId, body: TrainingFields, core: CoreDep, agency_id: AgencyId
+) -> TrainingOut:
     """Edit any field. A new time reschedules the reminders and tells enrolled owners; more seats
     are offered to the waitlist at once."""
     with transaction(core.db) as session:
@@ -273,7 +277,7 @@ def edit_training(training_id: int, body: TrainingFields, core: CoreDep, agency_
 @router.post(
     "/trainings/{training_id}/publish", response_model=TrainingOut, responses={**UNAUTHORIZED, **NOT_FOUND}
 )
-def publish_training(training_id: int, core: CoreDep, agency_id: AgencyId) -> TrainingOut:
+def publish_training(training_id: TrainingId, core: CoreDep, agency_id: AgencyId) -> TrainingOut:
     """Make the training visible to owners so they can enrol."""
     with transaction(core.db) as session:
         training = _own(session, agency_id, training_id, lock=True)
@@ -286,7 +290,7 @@ def publish_training(training_id: int, core: CoreDep, agency_id: AgencyId) -> Tr
 @router.post(
     "/trainings/{training_id}/cancel", response_model=CancelOut, responses={**UNAUTHORIZED, **NOT_FOUND}
 )
-def cancel_training(training_id: int, body: CancelIn, core: CoreDep, agency_id: AgencyId) -> CancelOut:
+def cancel_training(training_id: TrainingId, body: CancelIn, core: CoreDep, agency_id: AgencyId) -> CancelOut:
     """Cancel the training; every enrolled, offered and waitlisted owner is told on every channel."""
     with transaction(core.db) as session:
         training = _own(session, agency_id, training_id, lock=True)
@@ -302,7 +306,7 @@ def cancel_training(training_id: int, body: CancelIn, core: CoreDep, agency_id: 
     response_model=list[ParticipantOut],
     responses={**UNAUTHORIZED, **NOT_FOUND},
 )
-def list_participants(training_id: int, core: CoreDep, agency_id: AgencyId) -> list[ParticipantOut]:
+def list_participants(training_id: TrainingId, core: CoreDep, agency_id: AgencyId) -> list[ParticipantOut]:
     """Seated participants, then the waitlist in order (with positions), then cancellations."""
     with transaction(core.db) as session:
         training = _own(session, agency_id, training_id)
@@ -318,7 +322,7 @@ def list_participants(training_id: int, core: CoreDep, agency_id: AgencyId) -> l
         **NOT_FOUND,
     },
 )
-def participants_csv(training_id: int, core: CoreDep, agency_id: AgencyId) -> Response:
+def participants_csv(training_id: TrainingId, core: CoreDep, agency_id: AgencyId) -> Response:
     """Columns: name, business, sector, phone, regency, NIB, status, attendance."""
     with transaction(core.db) as session:
         training = _own(session, agency_id, training_id)
@@ -335,7 +339,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response_class=Response,
     responses={200: {"content": {XLSX: {}}, "description": "Participant list"}, **UNAUTHORIZED, **NOT_FOUND},
 )
-def participants_xlsx(training_id: int, core: CoreDep, agency_id: AgencyId) -> Response:
+def participants_xlsx(training_id: TrainingId, core: CoreDep, agency_id: AgencyId) -> Response:
     """The same columns as the CSV, as an Excel workbook (title in row 1, header in row 2)."""
     with transaction(core.db) as session:
         training = _own(session, agency_id, training_id)
@@ -350,7 +354,7 @@ def participants_xlsx(training_id: int, core: CoreDep, agency_id: AgencyId) -> R
     responses={**UNAUTHORIZED, **NOT_FOUND},
 )
 def mark_attendance(
-    training_id: int, body: AttendanceIn, core: CoreDep, agency_id: AgencyId
+    training_id: TrainingId, body: AttendanceIn, core: CoreDep, agency_id: AgencyId
 ) -> AttendanceOut:
     """Mark participants present or absent, by enrolment id or phone number."""
     now, result = utcnow(), AttendanceOut(marked=0, unmatched=[])
@@ -373,7 +377,7 @@ def mark_attendance(
     responses={**UNAUTHORIZED, **NOT_FOUND},
 )
 def upload_attendance(
-    training_id: int,
+    training_id: TrainingId,
     core: CoreDep,
     agency_id: AgencyId,
     file: Annotated[

@@ -14,6 +14,13 @@ from bot.web.app import create_app
 from tests.trainings.conftest import at_local, enrolments, outbox
 
 
+def test_an_id_too_large_for_the_store_is_422_not_a_crash(api) -> None:
+    """Found by schemathesis: a 30-digit id overflowed SQLite's integer and answered 500."""
+    for path in ("/api/trainings/554499657091889489772544", "/api/trainings/0/participants.xlsx"):
+        assert api.get(path).status_code == 422
+    assert api.post("/api/trainings/554499657091889489772544/publish").status_code == 422
+
+
 @pytest.fixture
 def api(core, agency):
     with TestClient(create_app(core.settings, core=core)) as client:
