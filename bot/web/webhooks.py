@@ -161,7 +161,7 @@ async def telegram_webhook(request: Request, runtime: Runtime) -> dict[str, bool
         raise HTTPException(403, "invalid secret token")
     try:
         update = Update.de_json(await request.json(), runtime.telegram.bot)
-    except (ValueError, TypeError, KeyError) as error:
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
         raise HTTPException(400, "not a Telegram update") from error
     await runtime.telegram_update(update)
     return {"ok": True}

@@ -52,6 +52,12 @@ def test_telegram_refuses_a_missing_or_wrong_secret(channels: Channels) -> None:
     assert channels.post_telegram(update).status_code == 200
 
 
+def test_telegram_body_that_is_not_an_update_is_400(channels: Channels) -> None:
+    for body in ([1, 2, 3], "halo", 42, {"update_id": "not a number", "message": "x"}):
+        assert channels.post_telegram(body).status_code in (200, 400)  # never a 500
+    assert channels.post_telegram([1, 2, 3]).status_code == 400
+
+
 def test_a_retried_webhook_is_answered_and_processed_once(channels: Channels) -> None:
     update = payloads.tg_text(777101, "halo")
     assert channels.post_telegram(update).status_code == 200
