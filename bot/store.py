@@ -170,13 +170,13 @@ def lock_turn(
     return contact, values["version"], state
 
 
+KEYS = {"id", "channel", "address"}  # identify the row; never rewritten
+
+
 def save_contact(session: Session, contact: ContactRow) -> None:
     connection, sql = _sql(session)
     values = {f.name: getattr(contact, f.name) for f in fields(ContactRow) if f.name not in KEYS}
     connection.execute(sql.save_contact, {"contact_id": contact.id, **values})
-
-
-KEYS = {"id", "channel", "address"}
 
 
 def save_state(session: Session, *, contact_id: int, version: int | None, state: State) -> None:

@@ -224,22 +224,20 @@ class Engine(GlobalCommands):
 
     # ------------------------------------------------------------------ moving through steps
     def _follow(self, turn: Turn, ctx: StepContext, step: Step) -> None:
+        """Leave `step` by its first matching route: to another step, another flow, or the end."""
         route = self._route(ctx, step)
-        if route is None:
-            self._complete(turn)
-            return
-        if route.goto_from:
-            self._start_intent(turn, ctx, str(ctx.data.get(route.goto_from)))
-            return
-        target = route.next
-        if route.next_from:
-            target = str(ctx.data.get(route.next_from))
-        if route.returns and ctx.data.get("_return"):
-            target = ctx.data.pop("_return")
+        target = self._target(ctx, route)
         if target is None:
+            self._end(turn, ctx, route)
+        else:
+            self._run_from(turn, ctx, target)
+
+    def _end(self, turn: Turn, ctx: StepContext, route: Route | None) -> None:
+        """No next step in this flow: hand over to the route's intent, or complete."""
+        if route is not None and route.goto_from:
+            self._start_intent(turn, ctx, str(ctx.data.get(route.goto_from)))
+        else:
             self._complete(turn)
-            return
-        self._run_from(turn, ctx, target)
 
     def _route(self, ctx: StepContext, step: Step) -> Route | None:
         for route in step.all_routes():
@@ -262,19 +260,17 @@ class Engine(GlobalCommands):
                 turn.state.status = "waiting"
                 return
             route = self._route(ctx, step)
-            if route is None or route.goto_from:
-                if route is not None:
-                    self._follow(turn, ctx, step)
-                    return
-                self._complete(turn)
+            target = self._target(ctx, route)
+            if target is None:
+                self._end(turn, ctx, route)
                 return
-            step_id = self._target(ctx, route)
-            if step_id is None:
-                self._complete(turn)
-                return
+            step_id = target
         raise FlowError(f"more than {self.max_steps} steps in one turn")
 
-    def _target(self, ctx: StepContext, route: Route) -> str | None:
+    def _target(self, ctx: StepContext, route: Route | None) -> str | None:
+        """The next step in this flow, or None (no route, or the route leaves the flow)."""
+        if route is None or route.goto_from:
+            return None
         if route.returns and ctx.data.get("_return"):
             return str(ctx.data.pop("_return"))
         if route.next_from:

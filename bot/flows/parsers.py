@@ -13,7 +13,6 @@ from lokal import parse_rupiah
 
 from bot import regions
 from bot.flows.answers import Answer, Invalid, Parsed
-from bot.flows.options import match_option
 from bot.flows.registry import StepContext, parser
 from bot.textnorm import normalize
 
@@ -232,6 +231,3 @@ def annual_rupiah(text: str) -> int | None:
     except (ValueError, TypeError, OverflowError):
         return None
     return None if parsed is None else int(parsed.amount) * factor
-
-
-__all__ = ["annual_rupiah", "match_option"]
